@@ -10,4 +10,5 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts', '<rootDir>/*.spec.ts'],
   testTimeout: 120000,
+  reporters: ['default', require('node:path').join(__dirname, 'scripts/jest-count-reporter.js')],
 };
