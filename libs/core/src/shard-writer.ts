@@ -64,11 +64,14 @@ export function resolveShardWriterOptions(options: ShardWriterOptions): Resolved
 }
 
 /**
- * Sink that the Arrow writer writes into: every chunk goes straight to the
- * file descriptor and the checksum, so a shard is never held in memory.
+ * Sink that the Arrow writer writes into: chunks go to the checksum and, through
+ * a 1 MiB buffer (the writer emits many small pieces per batch), to the file
+ * descriptor, so a shard is never held in memory and syscalls stay few.
  */
 class FileSink extends AsyncByteQueue {
   readonly checksum = new Checksum();
+  private readonly buffer = Buffer.allocUnsafe(1 << 20);
+  private used = 0;
 
   constructor(private readonly fd: number) {
     super();
@@ -77,10 +80,27 @@ class FileSink extends AsyncByteQueue {
   override write(value: Uint8Array | ArrayBufferView | ArrayBuffer | ArrayLike<number> | Iterable<number>): void {
     const chunk = value as Uint8Array;
     if (chunk.byteLength === 0) return;
-    let off = 0;
-    while (off < chunk.byteLength) off += writeSync(this.fd, chunk, off, chunk.byteLength - off);
     this.checksum.update(chunk);
+    if (this.used + chunk.byteLength > this.buffer.length) this.flush();
+    if (chunk.byteLength >= this.buffer.length >> 2) {
+      writeFully(this.fd, chunk);
+    } else {
+      this.buffer.set(chunk, this.used);
+      this.used += chunk.byteLength;
+    }
   }
+
+  /** Writes out what is buffered. */
+  flush(): void {
+    if (this.used === 0) return;
+    writeFully(this.fd, this.buffer.subarray(0, this.used));
+    this.used = 0;
+  }
+}
+
+function writeFully(fd: number, bytes: Uint8Array): void {
+  let off = 0;
+  while (off < bytes.byteLength) off += writeSync(fd, bytes, off, bytes.byteLength - off);
 }
 
 interface OpenShard {
@@ -184,6 +204,7 @@ export class ShardWriter {
     if (shard === null) return;
     this.current = null;
     shard.writer.finish();
+    shard.sink.flush();
     fsyncSync(shard.fd);
     closeSync(shard.fd);
     renameSync(shard.tmp, shard.final);
