@@ -1,4 +1,4 @@
-import { makeData, RecordBatch, Schema, Struct, Uint16, Uint32, type Data } from 'apache-arrow';
+import { makeData, RecordBatch, Struct, Uint16, Uint32, type Data, type Schema } from 'apache-arrow';
 import { SchemaMismatchError } from './errors';
 import { arrowSchema, arrowType, type ColumnSpec, type ColumnType, type Row } from './schema';
 

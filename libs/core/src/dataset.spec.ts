@@ -5,7 +5,7 @@ import * as pl from 'nodejs-polars';
 import { fixtureRow, writeFixtureDataset } from '../test/fixtures';
 import { DatasetNotFoundError, ManifestError, ShardChecksumError } from './errors';
 import { openDataset } from './dataset';
-import type { Row } from './schema';
+import { columnsFromArrow, type Row } from './schema';
 
 let dir: string;
 beforeEach(() => {
@@ -63,6 +63,14 @@ describe('a dataset written by winnow', () => {
       }
     }
     expect(i).toBe(700);
+  });
+
+  it('stores a schema in each shard that maps back to the manifest columns', async () => {
+    const m = await writeFixtureDataset(dir, 50);
+    const ds = await openDataset(dir);
+    const first = await ds.batches().next();
+    const fromArrow = columnsFromArrow(first.value!.batch.schema);
+    expect(fromArrow).toEqual(m.columns.map(({ name, type, nullable }) => ({ name, type, nullable: nullable ?? true })));
   });
 
   it('rolls shards at a byte target', async () => {

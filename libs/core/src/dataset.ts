@@ -183,7 +183,7 @@ export function* batchRows(batch: RecordBatch, columns?: readonly string[]): Gen
 
 function converter(type: string): (v: unknown) => unknown {
   if (type === 'Int64') return (v) => (typeof v === 'bigint' ? Number(v) : v);
-  if (type.startsWith('List')) return (v) => (v === null ? null : (v as Vector).toArray());
+  if (type.startsWith('List')) return (v) => (v === null ? null : (v as Vector).toArray() as unknown);
   return (v) => v;
 }
 

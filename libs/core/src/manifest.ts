@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DatasetNotFoundError, ManifestError, SchemaVersionError } from './errors';
 import { writeFileAtomic } from './fs-atomic';
-import { COLUMN_TYPES, SCHEMA_VERSION } from './schema';
+import { COLUMN_TYPES, SCHEMA_VERSION, type ColumnSpec } from './schema';
 
 /** File name of a dataset's manifest. */
 export const MANIFEST_FILE = 'manifest.json';
@@ -59,7 +59,7 @@ export type StageRecord = z.infer<typeof stageSchema>;
  * version, config, fingerprint), its inputs, columns, shards and summary stats.
  */
 export type Manifest = Omit<z.infer<typeof manifestSchema>, 'columns'> & {
-  columns: import('./schema').ColumnSpec[];
+  columns: ColumnSpec[];
 };
 
 /**

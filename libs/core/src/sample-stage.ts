@@ -44,7 +44,7 @@ export const sampleStage: StageDefinition<SampleConfig> = {
   name: 'sample',
   version: '1',
   description: 'keep a seeded random fraction of rows (decided per row from its key, so any split gives the same rows)',
-  config: sampleConfig as z.ZodType<SampleConfig>,
+  config: sampleConfig,
   columns: (inputs) => {
     const first = inputs[0];
     if (first === undefined) throw new RangeError('sample needs one input dataset.');

@@ -10,6 +10,7 @@ import {
   Schema,
   Uint16,
   Uint32,
+  Type,
   Utf8,
   type DataType,
 } from 'apache-arrow';
@@ -183,9 +184,15 @@ export function validateColumns(columns: readonly ColumnSpec[]): void {
  */
 export function columnsFromArrow(schema: Schema): ColumnSpec[] {
   return schema.fields.map((f) => {
-    const name = String(f.type);
-    const type = COLUMN_TYPES.find((t) => String(arrowType(t)) === name);
-    if (type === undefined) throw new SchemaMismatchError(`column "${f.name}" has Arrow type ${name}, which winnow does not use.`);
+    const key = typeKey(f.type as DataType);
+    const type = COLUMN_TYPES.find((t) => typeKey(arrowType(t)) === key);
+    if (type === undefined) throw new SchemaMismatchError(`column "${f.name}" has an Arrow type winnow does not use (${key}).`);
     return { name: f.name, type, nullable: f.nullable };
   });
+}
+
+/** Identifies an Arrow type by its type id and its list item's, e.g. `List<Uint16>`. */
+function typeKey(t: DataType): string {
+  const child = (t.children as Field[] | null)?.[0];
+  return child === undefined ? Type[t.typeId] : `${Type[t.typeId]}<${typeKey(child.type as DataType)}>`;
 }

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Dataset, ShardBatch } from './dataset';
 import type { LedgerEntry, QuarantineEntry } from './ledger';
 import type { Logger } from './logger';
-import type { Manifest } from './manifest';
+import type { Manifest, ShardEntry } from './manifest';
 import type { ColumnSpec, Row } from './schema';
 
 /**
@@ -117,7 +117,6 @@ export interface TaskContext<C = unknown> {
  * @throws TypeError when the export is not a stage.
  */
 export function loadStage(ref: StageRef): StageDefinition {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(ref.module) as Record<string, unknown>;
   const name = ref.export ?? 'stage';
   const stage = mod[name] as StageDefinition | undefined;
@@ -142,9 +141,9 @@ export interface TaskRecord {
   fingerprint: string;
   taskIndex: number;
   /** Staged shards, paths relative to the output folder. */
-  output: import('./manifest').ShardEntry[];
-  ledger: import('./manifest').ShardEntry[];
-  quarantine: import('./manifest').ShardEntry[];
+  output: ShardEntry[];
+  ledger: ShardEntry[];
+  quarantine: ShardEntry[];
   stats: TaskStats;
 }
 

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDataset, type Manifest } from '@winnow/core';
+import { openDataset, type Manifest } from '../src';
 import { writeFixtureDataset } from './fixtures';
 
 const CHILD = join(__dirname, 'run-stage-child.ts');

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DatasetWriter, documentColumns, type ColumnSpec, type Manifest, type Row } from '@winnow/core';
+import { DatasetWriter, documentColumns, type ColumnSpec, type Manifest, type Row } from '../src';
 
 const LICENSES = '/usr/share/common-licenses';
 

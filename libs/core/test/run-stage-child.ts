@@ -2,12 +2,12 @@
  * Child process for the crash test: runs the sample stage with 2 workers.
  * usage: node --conditions=@winnow/source --import tsx run-stage-child.ts <input> <out>
  */
-import { closePool, runStage } from '@winnow/core';
+import { closePool, runStage } from '../src';
 
 async function main(): Promise<void> {
   const [input, out] = process.argv.slice(2);
   const summary = await runStage({
-    stage: { module: require.resolve('@winnow/core'), export: 'sampleStage' },
+    stage: { module: require.resolve('../src/sample-stage'), export: 'sampleStage' },
     config: { fraction: 0.5, seed: 3 },
     inputs: [input!],
     out: out!,

@@ -5,7 +5,7 @@
  * signal. It runs on real worker threads like any stage.
  */
 import { z } from 'zod';
-import type { StageDefinition } from '@winnow/core';
+import type { StageDefinition } from '../src';
 
 const config = z.object({ minWords: z.number().int().nonnegative().default(0), slowMs: z.number().int().nonnegative().default(0) }).strict();
 
@@ -13,7 +13,7 @@ export const metaStage: StageDefinition<z.output<typeof config>> = {
   name: 'meta-check',
   version: '1',
   description: 'test stage: parse meta JSON, quarantine bad meta, drop short documents',
-  config: config as z.ZodType<z.output<typeof config>>,
+  config,
   columns: (inputs) => [...inputs[0]!.manifest.columns, { name: 'meta_keys', type: 'int32', nullable: true }],
   async run(ctx) {
     let line = 0;

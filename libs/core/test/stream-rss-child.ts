@@ -3,7 +3,7 @@
  * text, then streams it back, sampling RSS along the way. Prints one JSON line.
  * usage: node --conditions=@winnow/source --import tsx stream-rss-child.ts <dir> <mb>
  */
-import { DatasetWriter, documentColumns, openDataset } from '@winnow/core';
+import { DatasetWriter, documentColumns, openDataset } from '../src';
 import { realParagraphs } from './fixtures';
 
 async function main(): Promise<void> {
