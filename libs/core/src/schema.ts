@@ -10,7 +10,6 @@ import {
   Schema,
   Uint16,
   Uint32,
-  Type,
   Utf8,
   type DataType,
 } from 'apache-arrow';
@@ -191,8 +190,7 @@ export function columnsFromArrow(schema: Schema): ColumnSpec[] {
   });
 }
 
-/** Identifies an Arrow type by its type id and its list item's, e.g. `List<Uint16>`. */
+/** An Arrow type's own name, e.g. `Int64`, `Float32`, `List<Uint16>` (Arrow's classes define `toString`). */
 function typeKey(t: DataType): string {
-  const child = (t.children as Field[] | null)?.[0];
-  return child === undefined ? Type[t.typeId] : `${Type[t.typeId]}<${typeKey(child.type as DataType)}>`;
+  return (t as { toString(): string }).toString();
 }
