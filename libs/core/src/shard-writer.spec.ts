@@ -1,6 +1,8 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openDataset } from './dataset';
+import { DatasetWriter } from './dataset-writer';
 import { SchemaMismatchError } from './errors';
 import { documentColumns } from './schema';
 import { ShardWriter } from './shard-writer';
@@ -26,6 +28,22 @@ describe('ShardWriter', () => {
       ['shards/part-00001.arrow', 50, 5],
     ]);
     expect(readdirSync(join(dir, 'shards'))).toEqual(['part-00000.arrow', 'part-00001.arrow']);
+  });
+
+  it('keeps bytes in order when small and large pieces mix (read back and checksummed)', async () => {
+    // batches of 100 rows x ~3 KB: value buffers of about 300 KB, between the sink's direct-write size and its buffer size
+    const w = await DatasetWriter.create({ dir, columns: documentColumns(), batchRows: 100 });
+    const texts: string[] = [];
+    for (let i = 0; i < 450; i++) {
+      const text = `${i}: ${'The licenses for most software are designed to take away your freedom to share and change it. '.repeat(3 + (i % 60))}`;
+      texts.push(text);
+      w.write({ ...doc(i), text });
+    }
+    await w.close();
+    const ds = await openDataset(dir, { verify: true });
+    let i = 0;
+    for await (const r of ds.rows({ columns: ['text'] })) expect(r['text']).toBe(texts[i++]);
+    expect(i).toBe(450);
   });
 
   it('leaves nothing behind when aborted', () => {

@@ -81,10 +81,12 @@ class FileSink extends AsyncByteQueue {
     const chunk = value as Uint8Array;
     if (chunk.byteLength === 0) return;
     this.checksum.update(chunk);
-    if (this.used + chunk.byteLength > this.buffer.length) this.flush();
     if (chunk.byteLength >= this.buffer.length >> 2) {
+      // large pieces go straight to the file, after what is buffered
+      this.flush();
       writeFully(this.fd, chunk);
     } else {
+      if (this.used + chunk.byteLength > this.buffer.length) this.flush();
       this.buffer.set(chunk, this.used);
       this.used += chunk.byteLength;
     }
