@@ -129,6 +129,12 @@ function grow<T extends Uint8Array | Int32Array | Float64Array | Float32Array | 
   return b;
 }
 
+/** Arrow data of one column: its type, length and validity, plus the kind-specific buffers. */
+function columnData(spec: ColumnSpec, validity: Validity, length: number, buffers: Record<string, unknown>): Data {
+  const { nullBitmap, nullCount } = validity.take();
+  return makeData({ type: arrowType(spec.type), length, nullCount, nullBitmap, ...buffers } as never) as Data;
+}
+
 function checkNull(spec: ColumnSpec, v: unknown): boolean {
   if (v === null || v === undefined) {
     if (spec.nullable === false) throw new SchemaMismatchError(`column "${spec.name}" may not be null.`);
@@ -191,15 +197,10 @@ class BytesColumn implements ColumnBuffer {
   }
 
   finish(): Data {
-    const { nullBitmap, nullCount } = this.validity.take();
-    const data = makeData({
-      type: arrowType(this.spec.type) as never,
-      length: this.n,
-      nullCount,
-      nullBitmap,
+    const data = columnData(this.spec, this.validity, this.n, {
       valueOffsets: this.offsets.slice(0, this.n + 1),
       data: new Uint8Array(this.values.subarray(0, this.pos)),
-    } as never) as Data;
+    });
     this.pos = 0;
     this.n = 0;
     this.offsets = new Int32Array(this.offsets.length);
@@ -262,14 +263,7 @@ class NumberColumn implements ColumnBuffer {
   }
 
   finish(): Data {
-    const { nullBitmap, nullCount } = this.validity.take();
-    const data = makeData({
-      type: arrowType(this.spec.type) as never,
-      length: this.n,
-      nullCount,
-      nullBitmap,
-      data: this.values.slice(0, this.n),
-    } as never) as Data;
+    const data = columnData(this.spec, this.validity, this.n, { data: this.values.slice(0, this.n) });
     this.n = 0;
     return data;
   }
@@ -294,10 +288,9 @@ class BoolColumn implements ColumnBuffer {
 
   finish(): Data {
     const length = this.bits.length;
-    const { nullBitmap, nullCount } = this.validity.take();
     const data = this.bits.bits.slice(0, (length + 7) >> 3);
     this.bits.take();
-    return makeData({ type: arrowType('bool') as never, length, nullCount, nullBitmap, data } as never) as Data;
+    return columnData(this.spec, this.validity, length, { data });
   }
 }
 
@@ -341,17 +334,9 @@ class ListColumn implements ColumnBuffer {
   }
 
   finish(): Data {
-    const { nullBitmap, nullCount } = this.validity.take();
     const itemType = this.wide ? new Uint32() : new Uint16();
     const child = makeData({ type: itemType, length: this.pos, nullCount: 0, data: this.values.slice(0, this.pos) } as never);
-    const data = makeData({
-      type: arrowType(this.spec.type) as never,
-      length: this.n,
-      nullCount,
-      nullBitmap,
-      valueOffsets: this.offsets.slice(0, this.n + 1),
-      child,
-    } as never) as Data;
+    const data = columnData(this.spec, this.validity, this.n, { valueOffsets: this.offsets.slice(0, this.n + 1), child });
     this.pos = 0;
     this.n = 0;
     this.offsets = new Int32Array(this.offsets.length);
