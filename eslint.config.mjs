@@ -3,7 +3,26 @@
 // core <- kernels <- {ingest, dedupe, filter, curriculum} <- trainer <- cli.
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
+import { createProjectGraphAsync } from 'nx/src/devkit-exports.js';
 import tseslint from 'typescript-eslint';
+
+// @nx/enforce-module-boundaries reads the project graph that Nx caches in .nx/workspace-data and
+// skips itself (a warning, no errors) when there is none, and misses new projects and package entries
+// when it is stale. `nx run-many -t lint` refreshes it before running tasks; a plain `eslint` call
+// (fresh clone, editor, pre-commit) refreshes it here (in-process, about a second).
+if (!process.env.NX_TASK_TARGET_PROJECT) await createProjectGraphAsync({ exitOnError: false });
+
+/** Which layer may import which (STYLE.md item 1). Stages may use each other (curriculum reuses filter signals). */
+const depConstraints = [
+  { sourceTag: 'layer:core', onlyDependOnLibsWithTags: ['layer:core'] },
+  { sourceTag: 'layer:kernel', onlyDependOnLibsWithTags: ['layer:core', 'layer:kernel'] },
+  { sourceTag: 'layer:stage', onlyDependOnLibsWithTags: ['layer:core', 'layer:kernel', 'layer:stage'] },
+  { sourceTag: 'layer:trainer', onlyDependOnLibsWithTags: ['layer:core', 'layer:kernel', 'layer:stage', 'layer:trainer'] },
+  { sourceTag: 'layer:app', onlyDependOnLibsWithTags: ['layer:core', 'layer:kernel', 'layer:stage', 'layer:trainer', 'layer:app'] },
+];
+
+/** @param {string[]} allow imports exempt from the rule */
+const moduleBoundaries = (allow) => ['error', { enforceBuildableLibDependency: false, allow, depConstraints }];
 
 export default tseslint.config(
   {
@@ -15,8 +34,10 @@ export default tseslint.config(
     files: ['**/*.ts'],
     languageOptions: {
       parserOptions: {
+        // each file is checked with the tsconfig.json nearest to it: libs/<x> and apps/cli (solution
+        // files over tsconfig.lib.json + tsconfig.spec.json), test/tsconfig.json, bench/tsconfig.json
         projectService: {
-          allowDefaultProject: ['*.ts', 'bench/*.ts'],
+          allowDefaultProject: ['*.ts'],
         },
         tsconfigRootDir: import.meta.dirname,
       },
@@ -26,29 +47,45 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       // CommonJS output: stage modules are loaded by path with require()
       '@typescript-eslint/no-require-imports': 'off',
-      '@nx/enforce-module-boundaries': [
+      // one public entry per library (STYLE.md item 2): `@winnow/x` or its `./node` subpath, never
+      // `@winnow/x/src/...` or `@winnow/x/dist/...`; relative paths into another project are caught by
+      // @nx/enforce-module-boundaries ("Projects cannot be imported by a relative or absolute path")
+      'no-restricted-imports': [
         'error',
         {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'layer:core', onlyDependOnLibsWithTags: ['layer:core'] },
-            { sourceTag: 'layer:kernel', onlyDependOnLibsWithTags: ['layer:core', 'layer:kernel'] },
-            { sourceTag: 'layer:stage', onlyDependOnLibsWithTags: ['layer:core', 'layer:kernel', 'layer:stage'] },
-            { sourceTag: 'layer:trainer', onlyDependOnLibsWithTags: ['layer:core', 'layer:kernel', 'layer:stage', 'layer:trainer'] },
-            { sourceTag: 'layer:app', onlyDependOnLibsWithTags: ['layer:core', 'layer:kernel', 'layer:stage', 'layer:trainer', 'layer:app'] },
+          patterns: [
+            {
+              regex: '^@winnow/[^/]+/(?!(?:node|package\\.json)$).+',
+              message:
+                "Import another winnow package only through its public entry ('@winnow/x' or '@winnow/x/node'), never its internals.",
+            },
           ],
         },
       ],
+      '@nx/enforce-module-boundaries': moduleBoundaries([]),
     },
   },
   {
-    // libraries take a logger; only apps, scripts, benchmarks and tests write to the console
-    files: ['libs/*/src/**/*.ts'],
-    ignores: ['**/*.spec.ts'],
+    // test/ and bench/ may use the sample builders' helpers in datasets/scripts (not an Nx project)
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': moduleBoundaries(['^(\\.\\./)+datasets/scripts/']) },
+  },
+  {
+    // datasets/scripts has no tsconfig.json of its own: test/tsconfig.json includes it
+    files: ['datasets/scripts/**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: false, project: ['./test/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
+    // libraries take a logger (STYLE.md item 9); apps/, bench/, datasets/scripts/ and test/ may use the console
+    files: ['libs/**/*.ts', 'libs/**/*.js', 'libs/**/*.cjs', 'libs/**/*.mjs'],
     rules: { 'no-console': 'error' },
   },
   {
@@ -62,7 +99,9 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' },
+    },
   },
   prettier,
 );
