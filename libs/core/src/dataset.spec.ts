@@ -69,7 +69,8 @@ describe('a dataset written by winnow', () => {
     const m = await writeFixtureDataset(dir, 50);
     const ds = await openDataset(dir);
     const first = await ds.batches().next();
-    const fromArrow = columnsFromArrow(first.value!.batch.schema);
+    if (first.done === true) throw new Error('no batch');
+    const fromArrow = columnsFromArrow(first.value.batch.schema);
     expect(fromArrow).toEqual(m.columns.map(({ name, type, nullable }) => ({ name, type, nullable: nullable ?? true })));
   });
 
