@@ -17,3 +17,4 @@ export * from './stage';
 export { runStage, closePool, getPool, type RunStageOptions, type RunSummary } from './executor';
 export { RUN_DIR, taskPaths } from './task-runner';
 export { sampleStage, sampleConfig, sampleDraw, type SampleConfig } from './sample-stage';
+export { inspectDataset, verifyDataset, displayValue, resolveInspectOptions, TOP_VALUE_CAPACITY, TOP_VALUE_MAX_CHARS, DEFAULT_TOP_VALUES, DEFAULT_SAMPLE_ROWS, SAMPLE_MAX_CHARS, SAMPLE_MAX_ITEMS, type InspectOptions, type ResolvedInspectOptions, type DatasetReport, type ColumnReport, type ColumnStats, type RangeStats, type TopValues, type ShardSummary, type LedgerSummary, type QuarantineSummary, type DisplayValue, type ShardCheck, type VerifyReport } from './inspect';
