@@ -1,7 +1,9 @@
+import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { checksumFile } from './checksum';
@@ -82,7 +84,8 @@ const sourceMode = extname(__filename) === '.ts';
  * @returns the pool.
  */
 export function getPool(workers: number): Piscina {
-  const execArgv = sourceMode ? ['--conditions=@winnow/source', '--import', 'tsx'] : [];
+  // from source (tests, development), workers load TypeScript through tsx, resolved from here rather than the cwd
+  const execArgv = sourceMode ? ['--conditions=@winnow/source', '--import', pathToFileURL(require.resolve('tsx')).href] : [];
   const key = `${workers}`;
   if (pool !== null && pool.key === key) return pool.piscina;
   if (pool !== null) void pool.piscina.destroy();
@@ -151,7 +154,7 @@ export async function runStage(options: RunStageOptions): Promise<RunSummary> {
   if (existsSync(join(out, MANIFEST_FILE))) {
     const existing = await readManifest(out);
     if (existing.stage.fingerprint === fp) {
-      logger.info(`${stage.name}: ${out} is up to date (fingerprint ${fp.slice(0, 12)}); nothing to do.`);
+      logger.debug(`${stage.name}: ${out} is up to date (fingerprint ${fp.slice(0, 12)}); nothing to do.`);
       return summaryFromManifest(existing, out, Date.now() - started);
     }
     if (options.overwrite !== true) {
@@ -285,6 +288,8 @@ async function runTasks(
   const piscina = getPool(workers);
   const failures: Error[] = [];
   const controller = new AbortController();
+  // every queued task listens on this one signal
+  setMaxListeners(todo.length + 10, controller.signal);
   const abort = () => controller.abort();
   signal?.addEventListener('abort', abort);
   try {
@@ -308,10 +313,7 @@ async function runTasks(
     signal?.removeEventListener('abort', abort);
   }
   const first = failures[0];
-  if (first !== undefined) {
-    logger.error(first.message);
-    throw first;
-  }
+  if (first !== undefined) throw first;
   return done.sort((a, b) => a.taskIndex - b.taskIndex);
 }
 
