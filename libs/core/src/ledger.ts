@@ -48,6 +48,39 @@ export interface QuarantineEntry {
   raw?: Uint8Array | string | null;
 }
 
+/**
+ * Shared part of the ledger and quarantine writers: a shard writer with fixed
+ * columns, and a count of rows per key (reason or error code).
+ */
+abstract class CountingWriter {
+  protected readonly writer: ShardWriter;
+  private readonly tally = new Map<string, number>();
+
+  protected constructor(options: Omit<ShardWriterOptions, 'columns'>, columns: readonly ColumnSpec[]) {
+    this.writer = new ShardWriter({ ...options, columns });
+  }
+
+  protected record(row: Row, key: string): void {
+    this.writer.write(row);
+    this.tally.set(key, (this.tally.get(key) ?? 0) + 1);
+  }
+
+  /** Rows so far by key (reason or code), keys sorted. */
+  get counts(): Record<string, number> {
+    return Object.fromEntries([...this.tally].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+
+  /** Completes the shards. */
+  async close(): Promise<ShardEntry[]> {
+    return this.writer.close();
+  }
+
+  /** Drops the shard in progress. */
+  abort(): void {
+    this.writer.abort();
+  }
+}
+
 /** What callers pass to {@link LedgerWriter}. */
 export interface LedgerWriterOptions extends Omit<ShardWriterOptions, 'columns'> {
   /** Name of the stage writing the ledger. */
@@ -67,40 +100,25 @@ export interface LedgerWriterOptions extends Omit<ShardWriterOptions, 'columns'>
  * await ledger.close()
  * ```
  */
-export class LedgerWriter {
-  private readonly writer: ShardWriter;
-  private readonly reasons = new Map<string, number>();
-
+export class LedgerWriter extends CountingWriter {
   constructor(private readonly options: LedgerWriterOptions) {
-    this.writer = new ShardWriter({ ...options, columns: LEDGER_COLUMNS });
+    const { stage: _s, keepText: _k, ...rest } = options;
+    super(rest, LEDGER_COLUMNS);
   }
 
   /** Records one removal. */
   add(entry: LedgerEntry): void {
-    this.writer.write({
-      id: entry.id,
-      stage: this.options.stage,
-      reason: entry.reason,
-      signals: JSON.stringify(entry.signals ?? {}, jsonReplacer),
-      source: entry.source ?? null,
-      text: this.options.keepText === false ? null : (entry.text ?? null),
-    });
-    this.reasons.set(entry.reason, (this.reasons.get(entry.reason) ?? 0) + 1);
-  }
-
-  /** Removals so far by reason. */
-  get counts(): Record<string, number> {
-    return Object.fromEntries([...this.reasons].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  }
-
-  /** Completes the ledger's shards. */
-  async close(): Promise<ShardEntry[]> {
-    return this.writer.close();
-  }
-
-  /** Drops the shard in progress. */
-  abort(): void {
-    this.writer.abort();
+    this.record(
+      {
+        id: entry.id,
+        stage: this.options.stage,
+        reason: entry.reason,
+        signals: JSON.stringify(entry.signals ?? {}, jsonReplacer),
+        source: entry.source ?? null,
+        text: this.options.keepText === false ? null : (entry.text ?? null),
+      },
+      entry.reason,
+    );
   }
 }
 
@@ -123,48 +141,33 @@ export interface QuarantineWriterOptions extends Omit<ShardWriterOptions, 'colum
  * q.add({ source: 'a.jsonl', line: 17, code: 'INGEST_BAD_JSON', message: 'Unexpected token', raw: lineText })
  * ```
  */
-export class QuarantineWriter {
-  private readonly writer: ShardWriter;
-  private readonly codes = new Map<string, number>();
+export class QuarantineWriter extends CountingWriter {
   private readonly rawLimit: number;
 
   constructor(options: QuarantineWriterOptions) {
-    this.rawLimit = options.rawLimit ?? DEFAULT_QUARANTINE_RAW_LIMIT;
-    if (!(Number.isInteger(this.rawLimit) && this.rawLimit >= 0)) {
+    const { rawLimit = DEFAULT_QUARANTINE_RAW_LIMIT, ...rest } = options;
+    if (!(Number.isInteger(rawLimit) && rawLimit >= 0)) {
       throw new RangeError(`QuarantineWriter: rawLimit must be a non-negative integer, got ${String(options.rawLimit)}.`);
     }
-    const { rawLimit: _r, ...rest } = options;
-    this.writer = new ShardWriter({ ...rest, columns: QUARANTINE_COLUMNS });
+    super(rest, QUARANTINE_COLUMNS);
+    this.rawLimit = rawLimit;
   }
 
   /** Records one bad input record. */
   add(entry: QuarantineEntry): void {
     const raw = typeof entry.raw === 'string' ? Buffer.from(entry.raw, 'utf8') : (entry.raw ?? null);
-    this.writer.write({
-      source: entry.source,
-      offset: entry.offset ?? null,
-      line: entry.line ?? null,
-      code: entry.code,
-      message: entry.message,
-      raw: raw === null ? null : raw.subarray(0, this.rawLimit),
-      raw_bytes: raw === null ? null : raw.byteLength,
-    });
-    this.codes.set(entry.code, (this.codes.get(entry.code) ?? 0) + 1);
-  }
-
-  /** Records so far by error code. */
-  get counts(): Record<string, number> {
-    return Object.fromEntries([...this.codes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  }
-
-  /** Completes the quarantine's shards. */
-  async close(): Promise<ShardEntry[]> {
-    return this.writer.close();
-  }
-
-  /** Drops the shard in progress. */
-  abort(): void {
-    this.writer.abort();
+    this.record(
+      {
+        source: entry.source,
+        offset: entry.offset ?? null,
+        line: entry.line ?? null,
+        code: entry.code,
+        message: entry.message,
+        raw: raw === null ? null : raw.subarray(0, this.rawLimit),
+        raw_bytes: raw === null ? null : raw.byteLength,
+      },
+      entry.code,
+    );
   }
 }
 
