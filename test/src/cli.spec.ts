@@ -195,6 +195,28 @@ describe('errors', () => {
     expect(policy.stderr).toMatch(/option '--on-error <policy>' argument 'ignore' is invalid/);
   });
 
+  it('reads stage options from a YAML --config, naming the file, line and field of a bad one', async () => {
+    const good = join(root, 'sample.yaml');
+    const bad = join(root, 'bad.yaml');
+    writeFileSync(good, '# keep a third\nfraction: 0.33\nseed: 5\n');
+    writeFileSync(bad, 'fraction: 0.33\nseeed: 5\n');
+    const [fromFile, fromFlags, overridden, wrong, missing] = await Promise.all([
+      winnow('--json', 'sample', '--in', input, '--out', join(root, 'cfg-a'), '--config', good),
+      winnow('--json', 'sample', '--in', input, '--out', join(root, 'cfg-b'), '--fraction', '0.33', '--seed', '5'),
+      winnow('--json', 'sample', '--in', input, '--out', join(root, 'cfg-c'), '--config', good, '--seed', '6'),
+      winnow('sample', '--in', input, '--out', join(root, 'cfg-d'), '--config', bad),
+      winnow('sample', '--in', input, '--out', join(root, 'cfg-e')),
+    ]);
+    for (const r of [fromFile, fromFlags, overridden]) expect(r.code).toBe(0);
+    expect(manifest(join(root, 'cfg-a')).stage.config).toEqual({ fraction: 0.33, seed: 5, key: 'id' });
+    expect(manifest(join(root, 'cfg-a')).shards).toEqual(manifest(join(root, 'cfg-b')).shards);
+    expect(manifest(join(root, 'cfg-c')).stage.config).toEqual({ fraction: 0.33, seed: 6, key: 'id' });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/^error \[CORE_CONFIG_INVALID\]: .*bad\.yaml, line 2: field seeed: Unrecognized key/m);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/required option '--fraction <f>' not specified/);
+  });
+
   it('prints a winnow error as "error [CODE]: message" with its hint and no stack, and exits 1', async () => {
     const r = await winnow('inspect', join(root, 'nothing-here'));
     expect(r.code).toBe(1);
@@ -231,6 +253,7 @@ describe('--help', () => {
       '--overwrite',
       '--shard-rows <n>',
       '--shard-bytes <size>',
+      '--config <file.yaml>',
     ]) {
       expect(sample.stdout).toContain(flag);
     }

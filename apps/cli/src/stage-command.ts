@@ -5,7 +5,7 @@
  * {@link StageCommandSpec} given to {@link addStageCommand}.
  */
 import { Option, type Command } from 'commander';
-import { closePool, loadStage, runStage, validateConfig, type RunSummary, type StageRef } from '@winnow/core';
+import { closePool, loadConfigFile, loadStage, runStage, validateConfig, type RunSummary, type StageRef } from '@winnow/core';
 import { commandLogger, globalOptions, writeJson, type CliContext, type GlobalOptions } from './context';
 import { integerAtLeast, parseSize } from './parse';
 import { renderSummary } from './render';
@@ -19,7 +19,7 @@ export interface StageOptionSpec {
   config: string;
   /** Turns the text into the config value (default: the text). Throw commander's InvalidArgumentError. */
   parse?: (value: string) => unknown;
-  /** The option must be given. */
+  /** Shown as required in `--help`; the stage's schema enforces it (a `--config` file may set it instead). */
   required?: boolean;
 }
 
@@ -42,6 +42,8 @@ export interface StageRunSettings {
   out: string;
   /** Stage config from the stage's own options. */
   config: Record<string, unknown>;
+  /** A YAML file with the stage's config; `config` values win over it. */
+  configFile?: string;
   taskIndex?: number;
   taskCount?: number;
   overwrite?: boolean;
@@ -52,6 +54,7 @@ export interface StageRunSettings {
 }
 
 interface CommonStageOptions {
+  config?: string;
   in: string;
   out: string;
   taskIndex?: number;
@@ -90,9 +93,10 @@ export function addStageCommand(program: Command, spec: StageCommandSpec, ctx: C
   for (const o of spec.options) {
     const option = new Option(o.flags, o.description);
     if (o.parse !== undefined) option.argParser(o.parse);
-    if (o.required === true) option.makeOptionMandatory();
+    if (o.required === true) option.description = `${o.description} (required, here or in --config)`;
     cmd.addOption(option);
   }
+  cmd.option('--config <file.yaml>', "the stage's options as a YAML file (keys as in the manifest's stage config; options given here win)");
   cmd
     .addOption(
       new Option('--task-index <i>', 'run only the tasks t with t % task-count == i (one job of a cluster array)').argParser(
@@ -129,6 +133,7 @@ export function addStageCommand(program: Command, spec: StageCommandSpec, ctx: C
             inputs: [opts.in],
             out: opts.out,
             config,
+            ...(opts.config === undefined ? {} : { configFile: opts.config }),
             ...(opts.taskIndex === undefined ? {} : { taskIndex: opts.taskIndex }),
             ...(opts.taskCount === undefined ? {} : { taskCount: opts.taskCount }),
             overwrite: opts.overwrite === true,
@@ -173,19 +178,26 @@ export async function executeStage(
   cmd?: Command,
 ): Promise<RunSummary> {
   const stage = loadStage(spec.stage);
-  const parsed = stage.config.safeParse(settings.config);
-  if (!parsed.success && cmd !== undefined) {
-    const issue = parsed.error.issues[0]!;
-    const option = spec.options.find((o) => o.config === String(issue.path[0]));
-    if (option !== undefined) {
-      const given = settings.config[option.config];
-      cmd.error(`error: option '${option.flags}' argument '${String(given)}' is invalid. ${issue.message}.`, {
-        exitCode: 2,
-        code: 'winnow.usage',
-      });
+  if (settings.configFile === undefined) {
+    const parsed = stage.config.safeParse(settings.config);
+    if (!parsed.success && cmd !== undefined) {
+      const issue = parsed.error.issues[0]!;
+      const option = spec.options.find((o) => o.config === String(issue.path[0]));
+      if (option !== undefined) {
+        const given = settings.config[option.config];
+        const text =
+          given === undefined
+            ? `error: required option '${option.flags}' not specified (or give it in --config)`
+            : `error: option '${option.flags}' argument '${typeof given === 'string' ? given : JSON.stringify(given)}' is invalid. ${issue.message}.`;
+        cmd.error(text, { exitCode: 2, code: 'winnow.usage' });
+      }
     }
   }
-  const config = validateConfig(stage.config, settings.config, `${spec.name} options`);
+  // a config file is validated with the command-line values laid over it: errors name its line and field
+  const config =
+    settings.configFile === undefined
+      ? validateConfig(stage.config, settings.config, `${spec.name} options`)
+      : await loadConfigFile(settings.configFile, stage.config, { overrides: settings.config });
   const shard = {
     ...(settings.shardRows === undefined ? {} : { targetRows: settings.shardRows }),
     ...(settings.shardBytes === undefined ? {} : { targetBytes: settings.shardBytes }),

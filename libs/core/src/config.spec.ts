@@ -32,7 +32,13 @@ describe('YAML config files', () => {
 
   it('name an unknown key inside a list item', () => {
     const text = 'name: demo\nshards: {}\nstages:\n  - kind: sample\n  - kind: filter\n    fration: 0.3\n';
-    expect(() => parseConfigText(text, schema, 'r.yaml')).toThrow(/line 5: field stages\.1: .*fration/);
+    expect(() => parseConfigText(text, schema, 'r.yaml')).toThrow(/line 6: field stages\.1\.fration: Unrecognized key/);
+  });
+
+  it('take overrides over the file, and say when a bad value came from them', () => {
+    const text = 'name: demo\nshards: {targetRows: 10}\nstages: []\n';
+    expect(parseConfigText(text, schema, 'r.yaml', { overrides: { name: 'cli' } }).name).toBe('cli');
+    expect(() => parseConfigText(text, schema, 'r.yaml', { overrides: { name: 3 } })).toThrow(/^field name \(given on the command line, over r\.yaml\)/);
   });
 
   it('name the line of a YAML syntax error', () => {

@@ -21,7 +21,7 @@ export function validateConfig<S extends z.ZodType>(schema: S, value: unknown, w
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  const field = issue.path.map(String).join('.');
+  const field = issuePath(issue).map(String).join('.');
   throw new ConfigError(`${what}: ${field ? `field ${field}: ` : ''}${issue.message}.`, { field });
 }
 
@@ -38,14 +38,20 @@ export function validateConfig<S extends z.ZodType>(schema: S, value: unknown, w
  * const recipe = await loadConfigFile('recipe.yaml', recipeSchema)
  * ```
  */
-export async function loadConfigFile<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
+export async function loadConfigFile<S extends z.ZodType>(path: string, schema: S, options: ConfigOverrides = {}): Promise<z.output<S>> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
     throw new ConfigError(`cannot read the config file (${(e as Error).message}).`, { file: path, cause: e });
   }
-  return parseConfigText(text, schema, path);
+  return parseConfigText(text, schema, path, options);
+}
+
+/** Values that replace top-level keys of a config file (e.g. command-line options). */
+export interface ConfigOverrides {
+  /** Top-level key to value; these win over the file. */
+  overrides?: Record<string, unknown>;
 }
 
 /**
@@ -54,9 +60,10 @@ export async function loadConfigFile<S extends z.ZodType>(path: string, schema: 
  * @param text - YAML.
  * @param schema - the zod schema.
  * @param file - name for messages.
+ * @param options - overrides of top-level keys (named as such in errors).
  * @returns the parsed config.
  */
-export function parseConfigText<S extends z.ZodType>(text: string, schema: S, file = '<config>'): z.output<S> {
+export function parseConfigText<S extends z.ZodType>(text: string, schema: S, file = '<config>', options: ConfigOverrides = {}): z.output<S> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const syntax = doc.errors[0];
@@ -64,11 +71,20 @@ export function parseConfigText<S extends z.ZodType>(text: string, schema: S, fi
     const line = lineCounter.linePos(syntax.pos[0]).line;
     throw new ConfigError(`YAML syntax error: ${syntax.message.split('\n')[0]}`, { file, line, cause: syntax });
   }
-  const parsed = schema.safeParse(doc.toJS());
+  const overrides = options.overrides ?? {};
+  const fromFile: unknown = doc.toJS();
+  const value =
+    Object.keys(overrides).length === 0
+      ? fromFile
+      : { ...(fromFile !== null && typeof fromFile === 'object' ? (fromFile as Record<string, unknown>) : {}), ...overrides };
+  const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+  const path = issuePath(issue).map((p) => (typeof p === 'symbol' ? String(p) : p));
   const field = path.join('.');
+  if (path.length > 0 && Object.hasOwn(overrides, String(path[0]))) {
+    throw new ConfigError(`field ${field} (given on the command line, over ${file}): ${issue.message}.`, { field });
+  }
   // point at the deepest node that exists on the path
   let line: number | undefined;
   for (let n = path.length; n >= 0 && line === undefined; n--) {
@@ -76,4 +92,9 @@ export function parseConfigText<S extends z.ZodType>(text: string, schema: S, fi
     if (isNode(node) && node.range) line = lineCounter.linePos(node.range[0]).line;
   }
   throw new ConfigError(`field ${field || '(root)'}: ${issue.message}.`, { file, field, ...(line === undefined ? {} : { line }) });
+}
+
+/** The path of a zod issue; for unknown keys, down to the first unknown key (so its line can be found). */
+function issuePath(issue: z.core.$ZodIssue): PropertyKey[] {
+  return issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...issue.path, issue.keys[0]] : issue.path;
 }
