@@ -154,6 +154,8 @@ export async function runStage(options: RunStageOptions): Promise<RunSummary> {
   if (existsSync(join(out, MANIFEST_FILE))) {
     const existing = await readManifest(out);
     if (existing.stage.fingerprint === fp) {
+      // a kill between the manifest and the clean-up can leave staging behind
+      await rm(join(out, RUN_DIR, 'staging'), { recursive: true, force: true });
       logger.debug(`${stage.name}: ${out} is up to date (fingerprint ${fp.slice(0, 12)}); nothing to do.`);
       return summaryFromManifest(existing, out, Date.now() - started);
     }
