@@ -4,9 +4,10 @@
  * dataset of real text (the license texts Debian ships in base-files).
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { DatasetWriter, documentColumns, type DatasetReport, type Manifest, type RunSummary, type VerifyReport } from '@winnow/core';
 
 const REPO = resolve(__dirname, '..', '..');
@@ -177,6 +178,27 @@ describe('winnow sample and verify', () => {
     expect(v.stdout).toMatch(/BAD +.*part-00002\.arrow/);
     const vj = json<VerifyReport>(await winnow('verify', bad, '--quiet', '--json'));
     expect(vj.failures.map((f) => f.file)).toEqual([victim]);
+  });
+});
+
+describe('winnow ingest', () => {
+  it('reads gzip and plain JSONL from a folder into a dataset, quarantining a bad line', async () => {
+    const src = join(root, 'raw');
+    const texts = paragraphs().slice(0, 120);
+    const lines = texts.map((text, i) => JSON.stringify({ id: `p${i}`, text, kind: 'license' }));
+    mkdirSync(src);
+    writeFileSync(join(src, 'a.jsonl.gz'), gzipSync(lines.slice(0, 60).join('\n') + '\n'));
+    writeFileSync(join(src, 'b.jsonl'), [...lines.slice(60), '{"text": no}'].join('\n') + '\n');
+    const r = await winnow('--json', 'ingest', src, '--out', join(root, 'ingested'));
+    expect(r.code).toBe(0);
+    const summary = json<RunSummary>(r);
+    expect(summary.rowsOut).toBe(120);
+    expect(summary.quarantined).toEqual({ INGEST_BAD_JSON: 1 });
+    const report = json<DatasetReport>(await winnow('--json', 'inspect', join(root, 'ingested')));
+    expect(report.rows).toBe(120);
+    const failing = await winnow('--on-error', 'fail', 'ingest', join(src, 'b.jsonl'), '--out', join(root, 'ingest-fail'));
+    expect(failing.code).toBe(1);
+    expect(failing.stderr).toMatch(/b\.jsonl, line 61, byte \d+: line 61 is not JSON/);
   });
 });
 

@@ -127,7 +127,11 @@ export function reportError(ctx: CliContext, e: unknown, json: boolean): number 
     if (hint !== undefined) ctx.stderr.write(`hint: ${hint}\n`);
     else if (causeHint !== undefined) ctx.stderr.write(`hint: ${causeHint}\n`);
     if (typeof cause?.code === 'string' && cause.code !== e.code) {
-      const detail = typeof cause.message === 'string' && !e.message.includes(cause.message) ? ` ${cause.message}` : '';
+      const causeText =
+        typeof cause.message === 'string' && causeHint !== undefined && cause.message.endsWith(` ${causeHint}`)
+          ? cause.message.slice(0, -causeHint.length - 1)
+          : cause.message;
+      const detail = typeof causeText === 'string' && !e.message.includes(causeText) ? ` ${causeText}` : '';
       ctx.stderr.write(`caused by: [${cause.code}]${detail}\n`);
     }
     if (debug) {

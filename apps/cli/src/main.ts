@@ -9,6 +9,7 @@
 import { Command, CommanderError } from 'commander';
 import { closePool, CODE_VERSION } from '@winnow/core';
 import { addDemoCommand } from './commands/demo';
+import { addIngestCommand } from './commands/ingest';
 import { addInspectCommand } from './commands/inspect';
 import { addSampleCommand } from './commands/sample';
 import { addVerifyCommand } from './commands/verify';
@@ -36,6 +37,7 @@ export function makeProgram(ctx: CliContext): Command {
   addGlobalOptions(program);
   addInspectCommand(program, ctx);
   addVerifyCommand(program, ctx);
+  addIngestCommand(program, ctx);
   addSampleCommand(program, ctx);
   addDemoCommand(program, ctx);
   program.addHelpText(

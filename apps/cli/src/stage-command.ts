@@ -32,6 +32,18 @@ export interface StageCommandSpec {
   /** The stage: module path (resolved, loadable by worker threads) and export name. */
   stage: StageRef;
   options: readonly StageOptionSpec[];
+  /**
+   * For a stage that reads raw sources rather than a dataset (ingest): the
+   * positional argument that names them, and how they become config fields.
+   * Without it the command takes `--in <dataset>`.
+   */
+  sources?: {
+    /** Commander argument, e.g. `<inputs...>`. */
+    argument: string;
+    description: string;
+    /** Resolves the arguments (files, folders, globs) into config fields, e.g. `{ files }`. */
+    toConfig(inputs: string[]): Promise<Record<string, unknown>>;
+  };
   /** Example command lines for `--help` (without the leading `winnow`). */
   examples: readonly string[];
 }
@@ -55,6 +67,7 @@ export interface StageRunSettings {
 
 interface CommonStageOptions {
   config?: string;
+  /** Absent for source stages (their inputs are positional). */
   in: string;
   out: string;
   taskIndex?: number;
@@ -87,9 +100,9 @@ interface CommonStageOptions {
  */
 export function addStageCommand(program: Command, spec: StageCommandSpec, ctx: CliContext): Command {
   const cmd = program.command(spec.name).description(spec.description);
-  cmd
-    .requiredOption('--in <dataset>', 'input dataset folder')
-    .requiredOption('--out <dataset>', 'output dataset folder (created; a rerun reuses finished work)');
+  if (spec.sources === undefined) cmd.requiredOption('--in <dataset>', 'input dataset folder');
+  else cmd.argument(spec.sources.argument, spec.sources.description);
+  cmd.requiredOption('--out <dataset>', 'output dataset folder (created; a rerun reuses finished work)');
   for (const o of spec.options) {
     const option = new Option(o.flags, o.description);
     if (o.parse !== undefined) option.argParser(o.parse);
@@ -109,7 +122,8 @@ export function addStageCommand(program: Command, spec: StageCommandSpec, ctx: C
     .addOption(new Option('--shard-bytes <size>', 'roll output shards at this size (e.g. 128MiB, 100MB)').argParser(parseSize))
     .option('--no-ledger-text', "leave removed documents' text out of the ledger")
     .addHelpText('after', examplesText(spec.examples))
-    .action(async (_opts: unknown, self: Command) => {
+    .action(async (...args: unknown[]) => {
+      const self = args[args.length - 1] as Command;
       const opts = self.opts<CommonStageOptions & Record<string, unknown>>();
       const config: Record<string, unknown> = {};
       for (const o of spec.options) {
@@ -127,10 +141,11 @@ export function addStageCommand(program: Command, spec: StageCommandSpec, ctx: C
       }
       const globals = globalOptions(self);
       try {
+        if (spec.sources !== undefined) Object.assign(config, await spec.sources.toConfig(args[0] as string[]));
         const summary = await executeStage(
           spec,
           {
-            inputs: [opts.in],
+            inputs: spec.sources === undefined ? [opts.in] : [],
             out: opts.out,
             config,
             ...(opts.config === undefined ? {} : { configFile: opts.config }),

@@ -167,11 +167,14 @@ export class TaskFailedError extends WinnowError {
   readonly taskIndex: number;
 
   constructor(stage: string, taskIndex: number, cause: SerializedError | Error) {
-    const inner = cause.message;
+    const located = cause instanceof WinnowError || !(cause instanceof Error);
+    const hint = located ? (cause as SerializedError).hint : undefined;
+    // the cause's message ends with its hint: keep the hint as a field, not twice in the text
+    const inner = hint !== undefined && cause.message.endsWith(` ${hint}`) ? cause.message.slice(0, -hint.length - 1) : cause.message;
     super(
       'CORE_TASK_FAILED',
       `stage ${stage}, task ${taskIndex} failed: ${inner}`,
-      { cause, ...(cause instanceof WinnowError || !(cause instanceof Error) ? pickLocation(cause) : {}) },
+      { cause, ...(located ? pickLocation(cause) : {}), ...(hint === undefined ? {} : { hint }) },
       false,
     );
     this.taskIndex = taskIndex;

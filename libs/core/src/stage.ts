@@ -105,7 +105,7 @@ export interface TaskContext<C = unknown> {
   quarantine(entry: QuarantineEntry): void;
   /** Adds to a named counter in the stage's stats. */
   count(name: string, n?: number): void;
-  /** Reports progress for work not read through `rows()`/`batches()`. */
+  /** Reports input read other than through `rows()`/`batches()` (records and raw bytes); counted as the task's input. */
   progress(delta: { rows?: number; bytes?: number }): void;
 }
 

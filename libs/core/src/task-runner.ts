@@ -88,7 +88,10 @@ export async function runTask(
     if (onProgress) onProgress(delta);
     else msg.port?.postMessage(delta);
   };
+  // rows and bytes reported here are the task's input: batches() reports through it, source stages call it directly
   const progress = (delta: { rows?: number; bytes?: number }) => {
+    rowsIn += delta.rows ?? 0;
+    bytesIn += delta.bytes ?? 0;
     pending.rows += delta.rows ?? 0;
     pending.bytes += delta.bytes ?? 0;
     flushProgress(false);
@@ -101,8 +104,6 @@ export async function runTask(
       const shard = ds.manifest.shards[ref.shard]!;
       const perBatch = shard.batches > 0 ? shard.bytes / shard.batches : 0;
       for await (const b of ds.batches({ shards: [ref.shard], signal: controller.signal })) {
-        rowsIn += b.batch.numRows;
-        bytesIn += perBatch;
         progress({ rows: b.batch.numRows, bytes: perBatch });
         yield { ...b, input: ref.input };
       }

@@ -1,0 +1,181 @@
+import { basename, dirname, relative, sep } from 'node:path';
+import { z } from 'zod';
+import { documentColumns, WinnowError, type StageDefinition, type TaskSlice } from '@winnow/core';
+import { decode, readFileChunks, type Compression } from './decode';
+import { INGEST_CODES } from './errors';
+import { readJsonl } from './jsonl';
+import type { ReadResult } from './records';
+import type { InputFile } from './sources';
+import { readText } from './text';
+
+/** Input formats the stage reads. */
+export const INGEST_FORMATS = ['auto', 'jsonl', 'text'] as const;
+
+const fileSchema = z.object({
+  path: z.string(),
+  /** Name used as `source` and in default ids: the path relative to the inputs' common folder. */
+  name: z.string(),
+  size: z.number().int().nonnegative(),
+  mtimeMs: z.number(),
+});
+
+/** Config of the {@link ingestStage}. */
+export const ingestConfig = z
+  .object({
+    files: z.array(fileSchema).min(1),
+    format: z.enum(INGEST_FORMATS).default('auto'),
+    textField: z.string().min(1).default('text'),
+    idField: z.string().min(1).default('id'),
+    urlField: z.string().min(1).default('url'),
+    maxRecordBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(64 * 1024 * 1024),
+    /** Input bytes per task: small files are grouped, a large file is a task of its own. */
+    taskBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(64 * 1024 * 1024),
+  })
+  .strict();
+
+/** {@link ingestConfig} after defaults. */
+export type IngestConfig = z.output<typeof ingestConfig>;
+/** One input file in the config. */
+export type IngestFile = z.output<typeof fileSchema>;
+
+/**
+ * Names input files by their path relative to the folder they all share, so
+ * ids and `source` values do not depend on where the corpus sits.
+ *
+ * @param files - resolved input files.
+ * @returns the files with names.
+ */
+export function nameInputFiles(files: readonly InputFile[]): IngestFile[] {
+  if (files.length === 0) return [];
+  let root = dirname(files[0]!.path);
+  for (const f of files) while (!(f.path.startsWith(root + sep) || root === dirname(root))) root = dirname(root);
+  return files.map((f) => ({ ...f, name: files.length === 1 ? basename(f.path) : relative(root, f.path) }));
+}
+
+/**
+ * The format of a file: from its name without compression suffixes, else from its first byte.
+ *
+ * @param name - file name.
+ * @param first - first byte of the decompressed content (or -1).
+ * @returns `jsonl` or `text`.
+ */
+export function guessFormat(name: string, first: number): 'jsonl' | 'text' {
+  const bare = name.toLowerCase().replace(/\.(gz|gzip|zst|zstd)$/, '');
+  if (/\.(jsonl|ndjson|json)$/.test(bare)) return 'jsonl';
+  if (/\.(txt|text|md)$/.test(bare)) return 'text';
+  return first === 0x7b ? 'jsonl' : 'text';
+}
+
+function planFiles(files: readonly IngestFile[], taskBytes: number): TaskSlice[] {
+  const tasks: TaskSlice[] = [];
+  let current: IngestFile[] = [];
+  let bytes = 0;
+  for (const f of files) {
+    if (current.length > 0 && bytes + f.size > taskBytes) {
+      tasks.push({ shards: [], items: current, bytes });
+      current = [];
+      bytes = 0;
+    }
+    current.push(f);
+    bytes += f.size;
+  }
+  if (current.length > 0) tasks.push({ shards: [], items: current, bytes });
+  return tasks;
+}
+
+/**
+ * `ingest`: reads input files (JSON Lines or plain text, gzip / zstd / plain by
+ * magic bytes) into document rows. Bad records (invalid UTF-8, malformed JSON,
+ * a missing text field, an oversized record, an empty file, a truncated or
+ * corrupt compressed stream) are quarantined with their source, line and byte
+ * offset under `--on-error skip`, or stop the run under `fail`.
+ */
+export const ingestStage: StageDefinition<IngestConfig> = {
+  name: 'ingest',
+  version: '1',
+  description: 'read JSONL and text files (gzip, zstd or plain) into documents',
+  config: ingestConfig,
+  columns: () => documentColumns(),
+  plan: (_inputs, config) => planFiles(config.files, config.taskBytes),
+  async run(ctx) {
+    for (const item of ctx.slice.items ?? []) {
+      const file = item as IngestFile;
+      ctx.count('files');
+      let compression: Compression = 'none';
+      let firstByte = -1;
+      let decodedBytes = 0;
+      async function* raw(): AsyncGenerator<Uint8Array> {
+        for await (const chunk of readFileChunks(file.path)) {
+          ctx.progress({ bytes: chunk.length });
+          yield chunk;
+        }
+      }
+      async function* decoded(): AsyncGenerator<Uint8Array> {
+        for await (const chunk of decode(raw(), { source: file.name, onCompression: (c) => (compression = c) })) {
+          if (firstByte < 0 && chunk.length > 0) firstByte = firstNonSpace(chunk);
+          decodedBytes += chunk.length;
+          yield chunk;
+        }
+      }
+      const bytes = decoded();
+      let format: 'jsonl' | 'text' = ctx.config.format === 'auto' ? guessFormat(file.name, -1) : ctx.config.format;
+      let documents = 0;
+      let failed = false;
+      try {
+        // peek the first chunk to choose the reader when the name does not tell
+        const head = await bytes.next();
+        if (ctx.config.format === 'auto') format = guessFormat(file.name, firstByte);
+        const stream = prepend(head, bytes);
+        const results: AsyncIterable<ReadResult> =
+          format === 'jsonl'
+            ? readJsonl(stream, {
+                source: file.name,
+                textField: ctx.config.textField,
+                idField: ctx.config.idField,
+                urlField: ctx.config.urlField,
+                maxRecordBytes: ctx.config.maxRecordBytes,
+              })
+            : readText(stream, { source: file.name, maxRecordBytes: ctx.config.maxRecordBytes });
+        for await (const r of results) {
+          ctx.progress({ rows: 1 });
+          if (r.ok) {
+            ctx.emit({ ...r.doc, source: file.name });
+            documents++;
+          } else {
+            ctx.quarantine(r.bad);
+          }
+        }
+      } catch (e) {
+        // a stream that cannot be read on (truncated gzip, ...): keep what was read, quarantine the rest
+        if (!(e instanceof WinnowError) || ctx.onError === 'fail') throw e;
+        failed = true;
+        ctx.quarantine({ source: file.name, offset: e.offset ?? null, code: e.code, message: e.message });
+      }
+      if (decodedBytes === 0 && !failed) {
+        ctx.quarantine({ source: file.name, offset: 0, code: INGEST_CODES.emptyFile, message: 'the file is empty.' });
+      }
+      ctx.count(`format_${format}`);
+      ctx.count(`compression_${compression}`);
+      ctx.count('documents', documents);
+    }
+  },
+};
+
+async function* prepend(head: IteratorResult<Uint8Array>, rest: AsyncGenerator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  if (head.done === true) return;
+  yield head.value;
+  yield* rest;
+}
+
+function firstNonSpace(chunk: Uint8Array): number {
+  for (const b of chunk) if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09 && b !== 0xef && b !== 0xbb && b !== 0xbf) return b;
+  return -1;
+}

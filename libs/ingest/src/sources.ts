@@ -1,0 +1,54 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import fg from 'fast-glob';
+import { IngestError, INGEST_CODES } from './errors';
+
+/** An input file found from the command line's inputs. */
+export interface InputFile {
+  /** Absolute path. */
+  path: string;
+  /** Size in bytes. */
+  size: number;
+  /** Modification time, so a changed file changes the run's fingerprint. */
+  mtimeMs: number;
+}
+
+/** Hidden files and our own bookkeeping are never inputs. */
+const IGNORE = ['**/.*', '**/.*/**', '**/manifest.json', '**/*.arrow'];
+
+/**
+ * Expands inputs (files, folders, globs) into a sorted, de-duplicated list of files.
+ * Folders are walked recursively; hidden files are skipped.
+ *
+ * @param inputs - paths, folders or glob patterns.
+ * @returns the files, sorted by path.
+ * @throws IngestError `INGEST_SOURCE_NOT_FOUND` naming an input that matches nothing.
+ * @example
+ * ```ts
+ * const files = await resolveInputs(['corpus/', 'extra/*.jsonl.gz'])
+ * ```
+ */
+export async function resolveInputs(inputs: readonly string[]): Promise<InputFile[]> {
+  const found = new Map<string, InputFile>();
+  for (const input of inputs) {
+    const abs = resolve(input);
+    const st = await stat(abs).catch(() => null);
+    let paths: string[];
+    if (st?.isFile()) paths = [abs];
+    else if (st?.isDirectory()) paths = await fg('**/*', { cwd: abs, absolute: true, onlyFiles: true, ignore: IGNORE, dot: false });
+    else if (fg.isDynamicPattern(input)) paths = await fg(input, { absolute: true, onlyFiles: true, ignore: IGNORE, dot: false });
+    else paths = [];
+    if (paths.length === 0) {
+      throw new IngestError(INGEST_CODES.sourceNotFound, `no input file matches "${input}".`, {
+        file: input,
+        hint: 'Check the path; folders are read recursively and globs like "data/**/*.jsonl.gz" are expanded.',
+      });
+    }
+    for (const p of paths) {
+      if (found.has(p)) continue;
+      const s = p === abs && st ? st : await stat(p);
+      found.set(p, { path: p, size: s.size, mtimeMs: Math.floor(s.mtimeMs) });
+    }
+  }
+  return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
