@@ -38,6 +38,21 @@ function runAndKill(input: string, out: string, afterMs: number): Promise<void> 
   });
 }
 
+/** Runs the child and kills it with SIGKILL as soon as `ready()` holds (polled every 10 ms). */
+function runAndKillWhen(input: string, out: string, ready: () => boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...NODE_ARGS, input, out], { stdio: 'ignore' });
+    const timer = setInterval(() => {
+      if (ready()) child.kill('SIGKILL');
+    }, 10);
+    child.on('exit', () => {
+      clearInterval(timer);
+      resolve();
+    });
+    child.on('error', reject);
+  });
+}
+
 /** What a reader may see after a crash: no dataset, or a complete one. Never a partial shard. */
 async function assertNothingPartialVisible(out: string): Promise<void> {
   const shardsDir = join(out, 'shards');
@@ -91,10 +106,13 @@ describe('a stage killed with SIGKILL', () => {
   it('reuses the tasks that finished before the kill', async () => {
     const out = join(dir, 'resume');
     let reusedTasks = 0;
-    // kill late enough that some tasks are done, then resume
-    for (let delay = 1500; delay <= 6000 && reusedTasks === 0; delay += 1500) {
+    // kill as soon as some task has left its record (and before the manifest), then resume
+    for (let attempt = 0; attempt < 5 && reusedTasks === 0; attempt++) {
       rmSync(out, { recursive: true, force: true });
-      await runAndKill(input, out, delay);
+      await runAndKillWhen(input, out, () => {
+        const tasks = join(out, '.winnow', 'tasks');
+        return existsSync(tasks) && readdirSync(tasks).some((n) => /^task-\d+\.json$/.test(n));
+      });
       if (existsSync(join(out, 'manifest.json'))) continue;
       const resumed = runToEnd(input, out);
       reusedTasks = resumed.reusedTasks;
