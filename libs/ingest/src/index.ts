@@ -5,4 +5,6 @@ export { splitLines, type Line, type SplitLinesOptions } from './lines';
 export { readJsonl, type JsonlOptions } from './jsonl';
 export { readText, type TextOptions } from './text';
 export { decodeUtf8, type InputDocument, type ReadResult } from './records';
-export { ingestStage, ingestConfig, guessFormat, nameInputFiles, INGEST_FORMATS, type IngestConfig, type IngestFile } from './ingest-stage';
+export { ingestStage, ingestConfig, guessFormat, nameInputFiles, INGEST_FORMATS, type IngestConfig, type IngestFile, type IngestFormat } from './ingest-stage';
+export { readWarc, WARC_DOCUMENT_TYPES, type WarcOptions } from './warc';
+export { htmlToText, decodeHtml, sniffCharset, type ExtractedText, type HtmlToTextOptions } from './html';

@@ -98,6 +98,20 @@ describe('the ingest stage', () => {
     });
   });
 
+  it('reads a real WARC crawl into one document per HTML page, counting what it skips', async () => {
+    const warc = join(__dirname, '..', 'test', 'fixtures', 'debian-docs.warc.gz');
+    const s = await ingest('warc', [warc], {}, { workers: 2 });
+    expect(s.counters).toMatchObject({ files: 1, format_warc: 1, compression_gzip: 1, documents: 60, 'skipped_type:request': 71 });
+    expect(s.quarantined).toEqual({});
+    const got = await rows(s.out);
+    expect(got).toHaveLength(60);
+    for (const r of got) {
+      expect(r['source']).toBe('debian-docs.warc.gz');
+      expect(String(r['url'])).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/(libffi|valgrind)\//);
+      expect(String(r['id'])).toMatch(/^urn:uuid:/);
+    }
+  });
+
   it('names an input that matches nothing', async () => {
     await expect(resolveInputs([join(dir, 'nope', '*.jsonl')])).rejects.toMatchObject({ code: 'INGEST_SOURCE_NOT_FOUND' });
     await expect(resolveInputs([join(dir, 'missing.jsonl')])).rejects.toThrow(/no input file matches/);

@@ -7,9 +7,10 @@ import { readJsonl } from './jsonl';
 import type { ReadResult } from './records';
 import type { InputFile } from './sources';
 import { readText } from './text';
+import { readWarc } from './warc';
 
 /** Input formats the stage reads. */
-export const INGEST_FORMATS = ['auto', 'jsonl', 'text'] as const;
+export const INGEST_FORMATS = ['auto', 'warc', 'jsonl', 'text'] as const;
 
 const fileSchema = z.object({
   path: z.string(),
@@ -60,17 +61,28 @@ export function nameInputFiles(files: readonly InputFile[]): IngestFile[] {
   return files.map((f) => ({ ...f, name: files.length === 1 ? basename(f.path) : relative(root, f.path) }));
 }
 
+/** A format the stage reads (after `auto` is resolved). */
+export type IngestFormat = Exclude<(typeof INGEST_FORMATS)[number], 'auto'>;
+
 /**
- * The format of a file: from its name without compression suffixes, else from its first byte.
+ * The format of a file: a WARC by its content (`WARC/` first), else by its name
+ * without compression suffixes, else JSONL when the content starts with `{`.
  *
  * @param name - file name.
- * @param first - first byte of the decompressed content (or -1).
- * @returns `jsonl` or `text`.
+ * @param head - the first decompressed bytes (may be empty).
+ * @returns the format.
+ * @example
+ * ```ts
+ * guessFormat('CC-MAIN-…-00000.warc.gz', bytes) // 'warc'
+ * ```
  */
-export function guessFormat(name: string, first: number): 'jsonl' | 'text' {
+export function guessFormat(name: string, head: Uint8Array): IngestFormat {
+  if (Buffer.from(head.subarray(0, 5)).toString('latin1') === 'WARC/') return 'warc';
   const bare = name.toLowerCase().replace(/\.(gz|gzip|zst|zstd)$/, '');
+  if (/\.(warc|wet|arc)$/.test(bare)) return 'warc';
   if (/\.(jsonl|ndjson|json)$/.test(bare)) return 'jsonl';
   if (/\.(txt|text|md)$/.test(bare)) return 'text';
+  const first = head.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09 && b !== 0xef && b !== 0xbb && b !== 0xbf);
   return first === 0x7b ? 'jsonl' : 'text';
 }
 
@@ -101,7 +113,7 @@ function planFiles(files: readonly IngestFile[], taskBytes: number): TaskSlice[]
 export const ingestStage: StageDefinition<IngestConfig> = {
   name: 'ingest',
   version: '1',
-  description: 'read JSONL and text files (gzip, zstd or plain) into documents',
+  description: 'read WARC/WET, JSONL and text files (gzip, zstd or plain) into documents',
   config: ingestConfig,
   columns: () => documentColumns(),
   plan: (_inputs, config) => planFiles(config.files, config.taskBytes),
@@ -110,7 +122,6 @@ export const ingestStage: StageDefinition<IngestConfig> = {
       const file = item as IngestFile;
       ctx.count('files');
       let compression: Compression = 'none';
-      let firstByte = -1;
       let decodedBytes = 0;
       async function* raw(): AsyncGenerator<Uint8Array> {
         for await (const chunk of readFileChunks(file.path)) {
@@ -120,30 +131,35 @@ export const ingestStage: StageDefinition<IngestConfig> = {
       }
       async function* decoded(): AsyncGenerator<Uint8Array> {
         for await (const chunk of decode(raw(), { source: file.name, onCompression: (c) => (compression = c) })) {
-          if (firstByte < 0 && chunk.length > 0) firstByte = firstNonSpace(chunk);
           decodedBytes += chunk.length;
           yield chunk;
         }
       }
       const bytes = decoded();
-      let format: 'jsonl' | 'text' = ctx.config.format === 'auto' ? guessFormat(file.name, -1) : ctx.config.format;
+      let format: IngestFormat = ctx.config.format === 'auto' ? guessFormat(file.name, new Uint8Array(0)) : ctx.config.format;
       let documents = 0;
       let failed = false;
       try {
         // peek the first chunk to choose the reader when the name does not tell
         const head = await bytes.next();
-        if (ctx.config.format === 'auto') format = guessFormat(file.name, firstByte);
+        if (ctx.config.format === 'auto') format = guessFormat(file.name, head.done === true ? new Uint8Array(0) : head.value);
         const stream = prepend(head, bytes);
         const results: AsyncIterable<ReadResult> =
-          format === 'jsonl'
-            ? readJsonl(stream, {
+          format === 'warc'
+            ? readWarc(stream, {
                 source: file.name,
-                textField: ctx.config.textField,
-                idField: ctx.config.idField,
-                urlField: ctx.config.urlField,
                 maxRecordBytes: ctx.config.maxRecordBytes,
+                onSkip: (reason) => ctx.count(`skipped_${reason}`),
               })
-            : readText(stream, { source: file.name, maxRecordBytes: ctx.config.maxRecordBytes });
+            : format === 'jsonl'
+              ? readJsonl(stream, {
+                  source: file.name,
+                  textField: ctx.config.textField,
+                  idField: ctx.config.idField,
+                  urlField: ctx.config.urlField,
+                  maxRecordBytes: ctx.config.maxRecordBytes,
+                })
+              : readText(stream, { source: file.name, maxRecordBytes: ctx.config.maxRecordBytes });
         for await (const r of results) {
           ctx.progress({ rows: 1 });
           if (r.ok) {
@@ -173,9 +189,4 @@ async function* prepend(head: IteratorResult<Uint8Array>, rest: AsyncGenerator<U
   if (head.done === true) return;
   yield head.value;
   yield* rest;
-}
-
-function firstNonSpace(chunk: Uint8Array): number {
-  for (const b of chunk) if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09 && b !== 0xef && b !== 0xbb && b !== 0xbf) return b;
-  return -1;
 }

@@ -7,7 +7,7 @@ import { addStageCommand, type StageCommandSpec } from '../stage-command';
 /** `winnow ingest`: the ingest stage over files, folders and globs. */
 export const INGEST_COMMAND: StageCommandSpec = {
   name: 'ingest',
-  description: 'read raw corpora (JSONL or text; gzip, zstd or plain, told by magic bytes) into a document dataset',
+  description: 'read raw corpora (WARC/WET with HTML to text, JSONL or text; gzip, zstd or plain, told by magic bytes) into a document dataset',
   stage: { module: require.resolve('@winnow/ingest'), export: 'ingestStage' },
   sources: {
     argument: '<inputs...>',
@@ -34,6 +34,7 @@ export const INGEST_COMMAND: StageCommandSpec = {
   ],
   examples: [
     'ingest corpus/ --out out/docs',
+    "ingest 'CC-MAIN-*.warc.gz' --out out/crawl --workers 8",
     "ingest 'crawl/**/*.jsonl.zst' --out out/docs --text-field content --id-field doc_id --workers 8",
     'ingest notes/*.txt --out out/notes --format text --on-error fail',
   ],
