@@ -13,6 +13,8 @@ export const INGEST_CODES = {
   missingField: 'INGEST_MISSING_FIELD',
   recordTooLarge: 'INGEST_RECORD_TOO_LARGE',
   unknownFormat: 'INGEST_UNKNOWN_FORMAT',
+  httpStatus: 'INGEST_HTTP_STATUS',
+  httpFailed: 'INGEST_HTTP_FAILED',
 } as const;
 
 /** One of {@link INGEST_CODES}. */

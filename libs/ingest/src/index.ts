@@ -1,5 +1,6 @@
 export { IngestError, INGEST_CODES, type IngestCode } from './errors';
-export { resolveInputs, type InputFile } from './sources';
+export { resolveInputs, openInput, isUrl, type InputFile } from './sources';
+export { readUrlChunks, headUrl, type HttpOptions, type UrlInfo } from './http';
 export { decode, detectCompression, readFileChunks, type Compression, type DecodeOptions } from './decode';
 export { splitLines, type Line, type SplitLinesOptions } from './lines';
 export { readJsonl, type JsonlOptions } from './jsonl';

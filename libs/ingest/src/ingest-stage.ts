@@ -1,11 +1,11 @@
 import { basename, dirname, relative, sep } from 'node:path';
 import { z } from 'zod';
 import { documentColumns, WinnowError, type StageDefinition, type TaskSlice } from '@winnow/core';
-import { decode, readFileChunks, type Compression } from './decode';
+import { decode, type Compression } from './decode';
 import { INGEST_CODES } from './errors';
 import { readJsonl } from './jsonl';
 import type { ReadResult } from './records';
-import type { InputFile } from './sources';
+import { isUrl, openInput, type InputFile } from './sources';
 import { readText } from './text';
 import { readWarc } from './warc';
 
@@ -13,11 +13,13 @@ import { readWarc } from './warc';
 export const INGEST_FORMATS = ['auto', 'warc', 'jsonl', 'text'] as const;
 
 const fileSchema = z.object({
+  /** Absolute path or http(s) URL. */
   path: z.string(),
   /** Name used as `source` and in default ids: the path relative to the inputs' common folder. */
   name: z.string(),
   size: z.number().int().nonnegative(),
   mtimeMs: z.number(),
+  version: z.string().nullable().optional(),
 });
 
 /** Config of the {@link ingestStage}. */
@@ -56,9 +58,11 @@ export type IngestFile = z.output<typeof fileSchema>;
  */
 export function nameInputFiles(files: readonly InputFile[]): IngestFile[] {
   if (files.length === 0) return [];
-  let root = dirname(files[0]!.path);
-  for (const f of files) while (!(f.path.startsWith(root + sep) || root === dirname(root))) root = dirname(root);
-  return files.map((f) => ({ ...f, name: files.length === 1 ? basename(f.path) : relative(root, f.path) }));
+  // URLs are named by themselves; local files relative to the folder they share
+  const local = files.filter((f) => !isUrl(f.path));
+  let root = local[0] === undefined ? '/' : dirname(local[0].path);
+  for (const f of local) while (!(f.path.startsWith(root + sep) || root === dirname(root))) root = dirname(root);
+  return files.map((f) => ({ ...f, name: isUrl(f.path) ? f.path : local.length === 1 ? basename(f.path) : relative(root, f.path) }));
 }
 
 /** A format the stage reads (after `auto` is resolved). */
@@ -124,7 +128,7 @@ export const ingestStage: StageDefinition<IngestConfig> = {
       let compression: Compression = 'none';
       let decodedBytes = 0;
       async function* raw(): AsyncGenerator<Uint8Array> {
-        for await (const chunk of readFileChunks(file.path)) {
+        for await (const chunk of openInput(file.path)) {
           ctx.progress({ bytes: chunk.length });
           yield chunk;
         }

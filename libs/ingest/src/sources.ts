@@ -2,23 +2,42 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import fg from 'fast-glob';
 import { IngestError, INGEST_CODES } from './errors';
+import { headUrl, readUrlChunks } from './http';
+import { readFileChunks } from './decode';
 
 /** An input file found from the command line's inputs. */
 export interface InputFile {
-  /** Absolute path. */
+  /** Absolute path, or an http(s) URL. */
   path: string;
-  /** Size in bytes. */
+  /** Size in bytes (0 when a server does not say). */
   size: number;
-  /** Modification time, so a changed file changes the run's fingerprint. */
+  /** Modification time, so a changed file changes the run's fingerprint (0 for URLs). */
   mtimeMs: number;
+  /** For URLs: the ETag or Last-Modified, so a changed resource changes the fingerprint. */
+  version?: string | null;
+}
+
+/** Whether an input names an http(s) URL. */
+export function isUrl(input: string): boolean {
+  return /^https?:\/\//i.test(input);
+}
+
+/**
+ * The bytes of an input: a local file read in 1 MiB chunks, or a URL streamed with retries and resumption.
+ *
+ * @param path - absolute path or URL.
+ * @returns the raw (possibly compressed) bytes.
+ */
+export function openInput(path: string): AsyncGenerator<Uint8Array> {
+  return isUrl(path) ? readUrlChunks(path) : readFileChunks(path);
 }
 
 /** Hidden files and our own bookkeeping are never inputs. */
 const IGNORE = ['**/.*', '**/.*/**', '**/manifest.json', '**/*.arrow'];
 
 /**
- * Expands inputs (files, folders, globs) into a sorted, de-duplicated list of files.
- * Folders are walked recursively; hidden files are skipped.
+ * Expands inputs (files, folders, globs, http(s) URLs) into a sorted, de-duplicated list.
+ * Folders are walked recursively; hidden files are skipped; a URL is asked its size and version (HEAD).
  *
  * @param inputs - paths, folders or glob patterns.
  * @returns the files, sorted by path.
@@ -31,6 +50,11 @@ const IGNORE = ['**/.*', '**/.*/**', '**/manifest.json', '**/*.arrow'];
 export async function resolveInputs(inputs: readonly string[]): Promise<InputFile[]> {
   const found = new Map<string, InputFile>();
   for (const input of inputs) {
+    if (isUrl(input)) {
+      const info = await headUrl(input);
+      found.set(input, { path: input, size: info.size ?? 0, mtimeMs: 0, version: info.version });
+      continue;
+    }
     const abs = resolve(input);
     const st = await stat(abs).catch(() => null);
     let paths: string[];
